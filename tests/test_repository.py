@@ -11,7 +11,8 @@ PIN = re.compile(r"^[A-Za-z0-9_.\-\[\]]+==[0-9][A-Za-z0-9.+\-]*(\s*;\s*.+)?$")
 
 def _requirement_lines() -> list[str]:
     lines = (ROOT / "requirements.txt").read_text().splitlines()
-    return [line.split(" #", 1)[0].strip() for line in lines if line.strip() and not line.startswith("#")]
+    kept = [line for line in lines if line.strip() and not line.startswith("#")]
+    return [line.split(" #", 1)[0].strip() for line in kept]
 
 
 def test_every_requirement_is_pinned_exactly() -> None:

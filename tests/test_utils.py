@@ -115,6 +115,5 @@ def test_timer_measures_and_prints(capsys) -> None:
         sum(range(1000))
     assert t["seconds"] >= 0
     assert capsys.readouterr().out.startswith("work: ")
-    with pytest.raises(TypeError, match="label: expected a str"):
-        with utils.timer(3):  # type: ignore[arg-type]
-            pass
+    with pytest.raises(TypeError, match="label: expected a str"), utils.timer(3):  # type: ignore[arg-type]
+        pass
