@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,3 +41,11 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in ci
     assert "COURSE_DATA_DIR" in ci
+
+
+def test_code_and_notebooks_are_ruff_clean() -> None:
+    ruff = Path(sys.executable).with_name("ruff")
+    result = subprocess.run(
+        [str(ruff), "check", "--no-cache", str(ROOT)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
