@@ -66,7 +66,9 @@ def test_notebook_follows_the_conventions(path: Path) -> None:
         f"{rel}: stored with outputs; clear them before saving"
     )
     first = "".join(cells[0]["source"])
-    assert first.startswith("# "), f"{rel}: the first cell should be the page title"
+    chapter, section = re.match(r"(\d\d)\.(\d)_", path.name).groups()
+    number = f"{int(chapter)}.{section}"
+    assert first.startswith(f"# {number} "), f"{rel}: the first cell should be '# {number} Title'"
     text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     assert re.search(r"learning goals", text, re.I), f"{rel}: no learning goals"
     assert re.search(r"what we learned", text, re.I), f"{rel}: no 'What we learned' section"

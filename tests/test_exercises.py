@@ -278,7 +278,7 @@ def test_concat_fusion_reference_solution_passes(capsys):
     assert capsys.readouterr().out == f"✅ concat_fusion: all {result.n_checks} checks passed.\n"
 
 
-def test_concat_fusion_cases_cover_the_brief():
+def test_concat_fusion_cases_cover_the_documented_situations():
     cases = ch01._concat_cases()
     shapes = [tuple(np.shape(a) for a in c.args) for c in cases]
     assert any(x[0] == 1 for x, _ in shapes)  # N = 1
@@ -406,7 +406,7 @@ def test_recall_at_k_reference_solution_passes(capsys):
     assert capsys.readouterr().out.count("✅ recall_at_k: all 8 checks passed.") == 2
 
 
-def test_recall_at_k_cases_cover_the_brief():
+def test_recall_at_k_cases_cover_the_documented_situations():
     cases = ch01._recall_cases()
     ks = [c.args[1] for c in cases]
     gallery = [c.args[0].shape[1] for c in cases]
