@@ -17,6 +17,10 @@ endif
 export JUPYTER_PREFER_ENV_PATH := 1
 export TF_CPP_MIN_LOG_LEVEL := 3
 export MPLBACKEND := Agg
+# The course's models are small: one math thread per process is as fast on a quiet machine and
+# avoids a many-fold slow-down when other programs share the cores. Override with OMP_NUM_THREADS=N.
+OMP_NUM_THREADS ?= 1
+export OMP_NUM_THREADS
 
 .PHONY: book test lab clean venv
 
