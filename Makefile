@@ -13,10 +13,10 @@ ifneq ($(wildcard $(SHARED_DATA)/fsdd/recordings),)
 export COURSE_DATA_DIR := $(SHARED_DATA)
 endif
 endif
-# Run notebooks with this environment's kernel, and keep TensorFlow quiet.
+# Run notebooks with this environment's kernel, and keep TensorFlow quiet. (No MPLBACKEND here:
+# a kernel draws its figures into the page only with its own inline backend.)
 export JUPYTER_PREFER_ENV_PATH := 1
 export TF_CPP_MIN_LOG_LEVEL := 3
-export MPLBACKEND := Agg
 # The course's models are small: one math thread per process is as fast on a quiet machine and
 # avoids a many-fold slow-down when other programs share the cores. Override with OMP_NUM_THREADS=N.
 OMP_NUM_THREADS ?= 1

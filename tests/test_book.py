@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -87,11 +88,14 @@ def test_notebook_follows_the_conventions(path: Path) -> None:
 def test_book_builds_with_warnings_as_errors(tmp_path: Path) -> None:
     """Execute every notebook afresh and build the HTML book; any warning fails."""
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    # The test session draws off-screen (MPLBACKEND=Agg); the book's kernels must draw inline.
+    env = {key: value for key, value in os.environ.items() if key != "MPLBACKEND"}
     result = subprocess.run(
         [str(jupyter_book), "build", str(ROOT), "-W", "--path-output", str(tmp_path)],
         capture_output=True,
         text=True,
         cwd=ROOT,
+        env=env,
     )
     log = result.stdout[-6000:] + result.stderr[-6000:]
     assert result.returncode == 0, log
@@ -100,5 +104,9 @@ def test_book_builds_with_warnings_as_errors(tmp_path: Path) -> None:
     for entry in _toc_files():
         page = html / f"{entry}.html"
         assert page.exists(), f"missing page {page.relative_to(html)}"
+    for notebook in NOTEBOOKS:
+        if "plt.show()" in notebook.read_text(encoding="utf-8"):
+            page = html / notebook.relative_to(ROOT).with_suffix(".html")
+            assert "<img" in page.read_text(encoding="utf-8"), f"no figure drawn in {page.name}"
     assert not (html / "README.html").exists(), "README.md must stay out of the book"
     assert not list(html.glob("tests/**/*.html")), "tests/ must stay out of the book"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import subprocess
 import sys
@@ -111,6 +112,19 @@ def test_package_checksums_equal_the_mirror_list() -> None:
         digest, name = line.split()
         mirror[name] = digest
     assert fsdd._load_checksums() == mirror
+
+
+@needs_mirror
+def test_speaker_table_equals_the_mirror_metadata(fsdd_all) -> None:
+    metadata = json.loads((_mirror() / "speakers.json").read_text())
+    assert metadata == fsdd.SPEAKERS
+    assert set(fsdd.SPEAKERS) == set(fsdd_all.speakers)
+
+
+def test_speaker_table_names_the_speakers_of_the_checksum_list() -> None:
+    speakers = {fsdd._parse_name(name)[1] for name in fsdd._load_checksums()}
+    assert set(fsdd.SPEAKERS) == speakers
+    assert all(set(info) == {"accent", "gender", "language"} for info in fsdd.SPEAKERS.values())
 
 
 def test_package_checksum_list_names_every_recording() -> None:

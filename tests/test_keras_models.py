@@ -17,7 +17,14 @@ import pytest
 import torch
 
 from course_lib import torch as course_torch
-from course_lib.keras import ConcatFusionClassifier, MLPEncoder, evaluate, fit, predict
+from course_lib.keras import (
+    ConcatFusionClassifier,
+    MLPEncoder,
+    evaluate,
+    fit,
+    fit_schedule,
+    predict,
+)
 from course_lib.utils import set_seed
 
 torch.set_num_threads(1)
@@ -240,6 +247,22 @@ def test_fit_gives_the_same_curve_as_pytorch(data) -> None:
     np.testing.assert_allclose(
         predict(model, inputs), course_torch.predict(twin, inputs), atol=1e-3
     )
+
+
+def test_fit_schedule_gives_the_same_curve_as_pytorch_and_as_one_fit_per_stage(data) -> None:
+    inputs, labels = data
+    schedule = [
+        {"epochs": 2, "batch_size": 32, "lr": 1e-2, "seed": 3},
+        {"epochs": 1, "lr": 1e-3, "seed": 4},
+    ]
+    model = small_model()
+    twin = torch_twin(model)
+    keras_history = fit_schedule(model, inputs, labels, schedule, progress=False)
+    torch_history = course_torch.fit_schedule(twin, inputs, labels, schedule, progress=False)
+    np.testing.assert_allclose(keras_history["loss"], torch_history["loss"], rtol=1e-4)
+    again = small_model()
+    stages = [fit(again, inputs, labels, **stage, progress=False) for stage in schedule]
+    assert keras_history == {key: stages[0][key] + stages[1][key] for key in keras_history}
 
 
 # ------------------------------------------------------------------------- fit, predict, evaluate

@@ -16,7 +16,14 @@ import torch.nn.functional as F
 from torch import nn
 
 from course_lib._training_common import epoch_batches
-from course_lib.torch import ConcatFusionClassifier, MLPEncoder, evaluate, fit, predict
+from course_lib.torch import (
+    ConcatFusionClassifier,
+    MLPEncoder,
+    evaluate,
+    fit,
+    fit_schedule,
+    predict,
+)
 from course_lib.utils import set_seed
 
 torch.set_num_threads(1)  # tiny models: one thread is faster and steadier on a 2-core machine
@@ -348,6 +355,44 @@ def test_predict_and_evaluate_reject_bad_arguments(data) -> None:
         predict(model, [inputs[1], inputs[1]])
     with pytest.raises(ValueError, match="labels: expected a 1-D array of length 200"):
         evaluate(model, inputs, labels[:10])
+
+
+# --------------------------------------------------------------------------- fit_schedule
+
+
+def test_fit_schedule_is_one_fit_per_stage_joined_epoch_after_epoch(data) -> None:
+    inputs, labels = data
+    validation = make_xor_modalities(50, seed=2)
+    schedule = [
+        {"epochs": 2, "batch_size": 32, "lr": 1e-2, "seed": 3},
+        {"epochs": 1, "lr": 1e-3, "weight_decay": 0.1, "seed": 4},
+    ]
+    joined = fit_schedule(
+        small_model(), inputs, labels, schedule, validation_data=validation, progress=False
+    )
+    model = small_model()
+    stages = [
+        fit(model, inputs, labels, **stage, validation_data=validation, progress=False)
+        for stage in schedule
+    ]
+    assert list(joined) == ["loss", "accuracy", "val_loss", "val_accuracy"]
+    assert joined == {key: stages[0][key] + stages[1][key] for key in joined}
+
+
+@pytest.mark.parametrize(
+    ("schedule", "error", "match"),
+    [
+        ({"epochs": 1}, TypeError, "schedule: expected a list of dicts of fit arguments, got dict"),
+        ([], ValueError, "schedule: expected at least one stage, got an empty list"),
+        ([{"epochs": 1}, 3], TypeError, r"schedule\[1\]: expected a dict, got int"),
+        ([{"epochs": 1, "progress": False}], ValueError, r"schedule\[0\]: .*got \['progress'\]"),
+        ([{"epochs": 0}], ValueError, "epochs"),
+    ],
+)
+def test_fit_schedule_rejects_bad_schedules(data, schedule, error, match) -> None:
+    inputs, labels = data
+    with pytest.raises(error, match=match):
+        fit_schedule(small_model(), inputs, labels, schedule, progress=False)
 
 
 def test_importing_course_lib_torch_does_not_import_tensorflow() -> None:
