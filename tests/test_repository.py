@@ -35,6 +35,8 @@ def test_readme_names_the_two_commands_and_the_makefile_has_them() -> None:
     makefile = (ROOT / "Makefile").read_text()
     for target in ("book", "test", "lab", "clean"):
         assert re.search(rf"^{target}:", makefile, re.M), f"Makefile has no '{target}' target"
+    # A matplotlib backend set for `make book` or `make lab` would keep figures out of the pages.
+    assert not re.search(r"^export MPLBACKEND", makefile, re.M)
 
 
 def test_ci_runs_the_readme_test_command() -> None:
