@@ -1,7 +1,8 @@
 """Framework-free checks of the Chapter 3 models, shared by ``course_lib.torch`` and ``.keras``.
 
 Both frameworks build the same CNNs and recurrent models from the same constructor arguments;
-the arguments and the shapes of their inputs are checked here, so that both sides raise the
+the arguments (``*_settings``: the checked arguments by name, which each model keeps as
+attributes) and the shapes of their inputs are checked here, so that both sides raise the
 same messages. The only difference is the image layout: PyTorch is channels first
 ([N, C, H, W]), Keras channels last ([N, H, W, C]).
 
@@ -12,12 +13,15 @@ sequences).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-from course_lib._training_common import Shape, check_positive_int
+from course_lib._training_common import Shape, check_dropout, check_positive_int
 
 CELLS = ("lstm", "gru")
+GRID = 2
+"""ImageCNN averages its last feature map over a GRID x GRID grid of regions."""
 
 
 # --------------------------------------------------------------------------- constructor args
@@ -49,6 +53,81 @@ def check_pad_id(pad_id: object, vocab_size: int) -> int:
     if not 0 <= pad_id < vocab_size:
         raise ValueError(f"pad_id: expected a token id in [0, {vocab_size}), got {pad_id}")
     return int(pad_id)
+
+
+def _check_flag(value: object, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name}: expected True or False, got {value!r}")
+    return value
+
+
+def keep_settings(model: object, settings: dict[str, Any]) -> None:
+    """Store each checked constructor argument as an attribute of the model."""
+    for name, value in settings.items():
+        setattr(model, name, value)
+
+
+def image_cnn_settings(
+    in_channels: object,
+    n_classes: object,
+    channels: object,
+    kernel_size: object,
+    hidden: object,
+    dropout: object,
+) -> dict[str, Any]:
+    """The checked constructor arguments of ``ImageCNN``."""
+    return {
+        "in_channels": check_positive_int(in_channels, "in_channels"),
+        "n_classes": check_positive_int(n_classes, "n_classes", minimum=2),
+        "channels": check_channels(channels),
+        "kernel_size": check_positive_int(kernel_size, "kernel_size"),
+        "hidden": check_positive_int(hidden, "hidden"),
+        "dropout": check_dropout(dropout),
+    }
+
+
+def audio_cnn_settings(
+    n_mels: object, n_classes: object, channels: object, dropout: object
+) -> dict[str, Any]:
+    """The checked constructor arguments of ``AudioCNN`` (n_mels survives every pooling)."""
+    channels = check_channels(channels)
+    return {
+        "n_mels": check_positive_int(n_mels, "n_mels", minimum=2 ** len(channels)),
+        "n_classes": check_positive_int(n_classes, "n_classes", minimum=2),
+        "channels": channels,
+        "dropout": check_dropout(dropout),
+    }
+
+
+def sequence_encoder_settings(
+    input_size: object,
+    hidden_size: object,
+    cell: object,
+    num_layers: object,
+    bidirectional: object,
+) -> dict[str, Any]:
+    """The checked constructor arguments of ``SequenceEncoder``."""
+    return {
+        "input_size": check_positive_int(input_size, "input_size"),
+        "hidden_size": check_positive_int(hidden_size, "hidden_size"),
+        "cell": check_cell(cell),
+        "num_layers": check_positive_int(num_layers, "num_layers"),
+        "bidirectional": _check_flag(bidirectional, "bidirectional"),
+    }
+
+
+def next_word_settings(
+    vocab_size: object, embed_dim: object, hidden_size: object, cell: object, pad_id: object
+) -> dict[str, Any]:
+    """The checked constructor arguments of ``NextWordModel``."""
+    vocab_size = check_positive_int(vocab_size, "vocab_size", minimum=2)
+    return {
+        "vocab_size": vocab_size,
+        "embed_dim": check_positive_int(embed_dim, "embed_dim"),
+        "hidden_size": check_positive_int(hidden_size, "hidden_size"),
+        "cell": check_cell(cell),
+        "pad_id": check_pad_id(pad_id, vocab_size),
+    }
 
 
 # --------------------------------------------------------------------------- grids (images)
@@ -107,6 +186,41 @@ def check_grid_input(
                 f"{name}: expected {axis.split('=')[0]} >= {min_size} ({why}), got shape {shape}"
             )
     return add_channel_axis
+
+
+def image_input_needs_channel_axis(
+    shape: Shape, in_channels: int, n_blocks: int, *, channels_last: bool
+) -> bool:
+    """Check an ``ImageCNN`` batch; True if it is [N, H, W] and needs a channel axis.
+
+    H and W must be at least GRID 2^n_blocks: each block halves them, and a GRID x GRID grid
+    must remain.
+    """
+    return check_grid_input(
+        shape,
+        in_channels,
+        ("H", "W"),
+        GRID * 2**n_blocks,
+        channels_last=channels_last,
+        why=f"each conv block halves it, and a {GRID}x{GRID} grid must remain",
+    )
+
+
+def spectrogram_input_needs_channel_axis(
+    shape: Shape, n_mels: int, n_blocks: int, *, channels_last: bool
+) -> bool:
+    """Check an ``AudioCNN`` batch of spectrograms; True if it is [N, n_mels, T] (no channel axis).
+
+    T must be at least 2^n_blocks, so that every 2x2 max-pooling has a frame pair to pool.
+    """
+    return check_grid_input(
+        shape,
+        1,
+        (f"n_mels={n_mels}", "T"),
+        2**n_blocks,
+        channels_last=channels_last,
+        fixed=(n_mels, None),
+    )
 
 
 # --------------------------------------------------------------------------- sequences

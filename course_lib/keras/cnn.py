@@ -18,13 +18,16 @@ from typing import Any
 import keras
 import numpy as np
 
-from course_lib._models_common import check_channels, check_grid_input
-from course_lib._training_common import check_dropout, check_positive_int
+from course_lib._models_common import (
+    GRID,
+    audio_cnn_settings,
+    image_cnn_settings,
+    image_input_needs_channel_axis,
+    keep_settings,
+    spectrogram_input_needs_channel_axis,
+)
 
 __all__ = ["AudioCNN", "ImageCNN"]
-
-GRID = 2
-"""ImageCNN averages its last feature map over a GRID x GRID grid of regions."""
 
 
 def _conv_blocks(in_channels: int, channels: tuple[int, ...], kernel_size: int) -> list:
@@ -85,12 +88,10 @@ class ImageCNN(keras.Model):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.in_channels = check_positive_int(in_channels, "in_channels")
-        self.n_classes = check_positive_int(n_classes, "n_classes", minimum=2)
-        self.channels = check_channels(channels)
-        self.kernel_size = check_positive_int(kernel_size, "kernel_size")
-        self.hidden = check_positive_int(hidden, "hidden")
-        self.dropout = check_dropout(dropout)
+        self.settings = image_cnn_settings(
+            in_channels, n_classes, channels, kernel_size, hidden, dropout
+        )
+        keep_settings(self, self.settings)
         self.convs = _conv_blocks(self.in_channels, self.channels, self.kernel_size)
         self.pool = keras.layers.MaxPooling2D(2)
         self.grid = keras.layers.AdaptiveAveragePooling2D((GRID, GRID))
@@ -103,13 +104,9 @@ class ImageCNN(keras.Model):
 
     def call(self, x: Any, training: bool | None = None) -> Any:
         """Class logits [N, n_classes] from images [N, H, W, C] (or [N, H, W] if C = 1)."""
-        if check_grid_input(
-            tuple(x.shape),
-            self.in_channels,
-            ("H", "W"),
-            GRID * 2 ** len(self.channels),
-            channels_last=True,
-            why=f"each conv block halves it, and a {GRID}x{GRID} grid must remain",
+        shape = tuple(x.shape)
+        if image_input_needs_channel_axis(
+            shape, self.in_channels, len(self.channels), channels_last=True
         ):
             x = keras.ops.expand_dims(x, -1)
         grid = self.grid(_feature_maps(self.convs, self.pool, x))  # [N, 2, 2, C]
@@ -131,15 +128,7 @@ class ImageCNN(keras.Model):
         return np.ascontiguousarray(kernel.transpose(3, 2, 0, 1))
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "in_channels": self.in_channels,
-            "n_classes": self.n_classes,
-            "channels": list(self.channels),
-            "kernel_size": self.kernel_size,
-            "hidden": self.hidden,
-            "dropout": self.dropout,
-        }
+        return {"name": self.name, **self.settings}
 
 
 @keras.saving.register_keras_serializable(package="course_lib")
@@ -164,10 +153,8 @@ class AudioCNN(keras.Model):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.channels = check_channels(channels)
-        self.n_mels = check_positive_int(n_mels, "n_mels", minimum=2 ** len(self.channels))
-        self.n_classes = check_positive_int(n_classes, "n_classes", minimum=2)
-        self.dropout = check_dropout(dropout)
+        self.settings = audio_cnn_settings(n_mels, n_classes, channels, dropout)
+        keep_settings(self, self.settings)
         self.convs = _conv_blocks(1, self.channels, 3)
         self.pool = keras.layers.MaxPooling2D(2)
         self.dropout_layer = keras.layers.Dropout(self.dropout) if self.dropout > 0 else None
@@ -177,13 +164,9 @@ class AudioCNN(keras.Model):
 
     def call(self, x: Any, training: bool | None = None) -> Any:
         """Class logits [N, n_classes] from spectrograms [N, n_mels, T, 1] or [N, n_mels, T]."""
-        if check_grid_input(
-            tuple(x.shape),
-            1,
-            (f"n_mels={self.n_mels}", "T"),
-            2 ** len(self.channels),
-            channels_last=True,
-            fixed=(self.n_mels, None),
+        shape = tuple(x.shape)
+        if spectrogram_input_needs_channel_axis(
+            shape, self.n_mels, len(self.channels), channels_last=True
         ):
             x = keras.ops.expand_dims(x, -1)
         g = keras.ops.mean(_feature_maps(self.convs, self.pool, x), axis=(1, 2))
@@ -192,10 +175,4 @@ class AudioCNN(keras.Model):
         return self.output_layer(g)
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "n_mels": self.n_mels,
-            "n_classes": self.n_classes,
-            "channels": list(self.channels),
-            "dropout": self.dropout,
-        }
+        return {"name": self.name, **self.settings}

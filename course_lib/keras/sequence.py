@@ -26,12 +26,13 @@ import numpy as np
 import tensorflow as tf
 
 from course_lib._models_common import (
-    check_cell,
     check_lengths,
-    check_pad_id,
     check_sequence_shapes,
     check_token_ids,
+    keep_settings,
+    next_word_settings,
     sequence_arrays,
+    sequence_encoder_settings,
     token_arrays,
 )
 from course_lib._training_common import check_dropout, check_positive_int
@@ -75,21 +76,18 @@ class SequenceEncoder(keras.layers.Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.input_size = check_positive_int(input_size, "input_size")
-        self.hidden_size = check_positive_int(hidden_size, "hidden_size")
-        self.cell = check_cell(cell)
-        self.num_layers = check_positive_int(num_layers, "num_layers")
-        if not isinstance(bidirectional, bool):
-            raise TypeError(f"bidirectional: expected True or False, got {bidirectional!r}")
-        self.bidirectional = bidirectional
-        self.output_size = self.hidden_size * (2 if bidirectional else 1)
+        self.settings = sequence_encoder_settings(
+            input_size, hidden_size, cell, num_layers, bidirectional
+        )
+        keep_settings(self, self.settings)
+        self.output_size = self.hidden_size * (2 if self.bidirectional else 1)
         self.rnns = []
         size = self.input_size
         for layer in range(self.num_layers):
             rnn = _RNNS[self.cell](
                 self.hidden_size, return_sequences=True, name=f"{self.cell}_{layer}"
             )
-            if bidirectional:
+            if self.bidirectional:
                 rnn = keras.layers.Bidirectional(rnn, name=f"bidirectional_{layer}")
             rnn.build((None, None, size))
             self.rnns.append(rnn)
@@ -115,14 +113,7 @@ class SequenceEncoder(keras.layers.Layer):
         return last, states
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "input_size": self.input_size,
-            "hidden_size": self.hidden_size,
-            "cell": self.cell,
-            "num_layers": self.num_layers,
-            "bidirectional": self.bidirectional,
-        }
+        return {"name": self.name, **self.settings}
 
 
 @keras.saving.register_keras_serializable(package="course_lib")
@@ -175,16 +166,11 @@ class SequenceClassifier(keras.Model):
         return sequence_arrays(inputs, self.encoder.input_size, name)
 
     def get_config(self) -> dict[str, Any]:
-        encoder = self.encoder
         return {
             "name": self.name,
-            "input_size": encoder.input_size,
             "n_classes": self.n_classes,
-            "hidden_size": encoder.hidden_size,
-            "cell": encoder.cell,
-            "num_layers": encoder.num_layers,
-            "bidirectional": encoder.bidirectional,
             "dropout": self.dropout,
+            **self.encoder.settings,
         }
 
 
@@ -210,12 +196,9 @@ class NextWordModel(keras.Model):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.vocab_size = check_positive_int(vocab_size, "vocab_size", minimum=2)
+        self.settings = next_word_settings(vocab_size, embed_dim, hidden_size, cell, pad_id)
+        keep_settings(self, self.settings)
         self.n_classes = self.vocab_size  # one class per vocabulary entry at every step
-        self.embed_dim = check_positive_int(embed_dim, "embed_dim")
-        self.hidden_size = check_positive_int(hidden_size, "hidden_size")
-        self.cell = check_cell(cell)
-        self.pad_id = check_pad_id(pad_id, self.vocab_size)
         self.embedding = keras.layers.Embedding(self.vocab_size, self.embed_dim, name="embedding")
         self.embedding.build((None, None))
         self.rnn = _RNNS[self.cell](self.hidden_size, return_sequences=True, name=self.cell)
@@ -235,11 +218,4 @@ class NextWordModel(keras.Model):
         return token_arrays(inputs, self.vocab_size, name)
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "vocab_size": self.vocab_size,
-            "embed_dim": self.embed_dim,
-            "hidden_size": self.hidden_size,
-            "cell": self.cell,
-            "pad_id": self.pad_id,
-        }
+        return {"name": self.name, **self.settings}

@@ -24,13 +24,17 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course_lib._models_common import check_channels, check_grid_input
-from course_lib._training_common import check_dropout, check_positive_int
+from course_lib._models_common import (
+    GRID,
+    audio_cnn_settings,
+    image_cnn_settings,
+    image_input_needs_channel_axis,
+    keep_settings,
+    spectrogram_input_needs_channel_axis,
+)
+from course_lib.torch._tensors import check_tensor
 
 __all__ = ["AudioCNN", "ImageCNN"]
-
-GRID = 2
-"""ImageCNN averages its last feature map over a GRID x GRID grid of regions."""
 
 
 def _conv_blocks(in_channels: int, channels: tuple[int, ...], kernel_size: int) -> nn.Sequential:
@@ -43,15 +47,6 @@ def _conv_blocks(in_channels: int, channels: tuple[int, ...], kernel_size: int) 
         layers += [conv, nn.ReLU(), nn.MaxPool2d(2)]
         in_channels = out_channels
     return nn.Sequential(*layers)
-
-
-def _check_tensor(x: object) -> torch.Tensor:
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(
-            f"x: expected a torch.Tensor, got {type(x).__name__} "
-            "(convert NumPy arrays with torch.from_numpy, or use course_lib.torch.predict)"
-        )
-    return x
 
 
 class ImageCNN(nn.Module):
@@ -80,12 +75,9 @@ class ImageCNN(nn.Module):
         dropout: float = 0.0,
     ) -> None:
         super().__init__()
-        self.in_channels = check_positive_int(in_channels, "in_channels")
-        self.n_classes = check_positive_int(n_classes, "n_classes", minimum=2)
-        self.channels = check_channels(channels)
-        self.kernel_size = check_positive_int(kernel_size, "kernel_size")
-        self.hidden = check_positive_int(hidden, "hidden")
-        self.dropout = check_dropout(dropout)
+        keep_settings(
+            self, image_cnn_settings(in_channels, n_classes, channels, kernel_size, hidden, dropout)
+        )
         self.features = _conv_blocks(self.in_channels, self.channels, self.kernel_size)
         grid_features = GRID * GRID * self.channels[-1]
         head: list[nn.Module] = [nn.Linear(grid_features, self.hidden), nn.ReLU()]
@@ -96,14 +88,10 @@ class ImageCNN(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Class logits [N, n_classes] from images [N, C, H, W] (or [N, H, W] if C = 1)."""
-        x = _check_tensor(x)
-        if check_grid_input(
-            tuple(x.shape),
-            self.in_channels,
-            ("H", "W"),
-            GRID * 2 ** len(self.channels),
-            channels_last=False,
-            why=f"each conv block halves it, and a {GRID}x{GRID} grid must remain",
+        x = check_tensor(x, "x")
+        shape = tuple(x.shape)
+        if image_input_needs_channel_axis(
+            shape, self.in_channels, len(self.channels), channels_last=False
         ):
             x = x.unsqueeze(1)
         return self.head(F.adaptive_avg_pool2d(self.features(x), GRID).flatten(1))
@@ -132,10 +120,7 @@ class AudioCNN(nn.Module):
         dropout: float = 0.0,
     ) -> None:
         super().__init__()
-        self.channels = check_channels(channels)
-        self.n_mels = check_positive_int(n_mels, "n_mels", minimum=2 ** len(self.channels))
-        self.n_classes = check_positive_int(n_classes, "n_classes", minimum=2)
-        self.dropout = check_dropout(dropout)
+        keep_settings(self, audio_cnn_settings(n_mels, n_classes, channels, dropout))
         self.features = _conv_blocks(1, self.channels, 3)
         self.head = nn.Sequential(
             *([nn.Dropout(self.dropout)] if self.dropout > 0 else []),
@@ -144,14 +129,10 @@ class AudioCNN(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Class logits [N, n_classes] from spectrograms [N, 1, n_mels, T] or [N, n_mels, T]."""
-        x = _check_tensor(x)
-        if check_grid_input(
-            tuple(x.shape),
-            1,
-            (f"n_mels={self.n_mels}", "T"),
-            2 ** len(self.channels),
-            channels_last=False,
-            fixed=(self.n_mels, None),
+        x = check_tensor(x, "x")
+        shape = tuple(x.shape)
+        if spectrogram_input_needs_channel_axis(
+            shape, self.n_mels, len(self.channels), channels_last=False
         ):
             x = x.unsqueeze(1)
         return self.head(self.features(x).mean(dim=(2, 3)))

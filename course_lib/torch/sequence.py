@@ -31,15 +31,17 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from course_lib._models_common import (
-    check_cell,
     check_lengths,
-    check_pad_id,
     check_sequence_shapes,
     check_token_ids,
+    keep_settings,
+    next_word_settings,
     sequence_arrays,
+    sequence_encoder_settings,
     token_arrays,
 )
 from course_lib._training_common import check_dropout, check_positive_int
+from course_lib.torch._tensors import check_tensor
 
 __all__ = ["NextWordModel", "SequenceClassifier", "SequenceEncoder"]
 
@@ -56,15 +58,6 @@ def _recurrent_layer(cell: str, input_size: int, hidden_size: int, **kwargs: obj
                 if name.startswith("bias_"):
                     bias[forget] = 1.0 if name.startswith("bias_ih") else 0.0
     return rnn
-
-
-def _check_tensor(value: object, name: str) -> torch.Tensor:
-    if not isinstance(value, torch.Tensor):
-        raise TypeError(
-            f"{name}: expected a torch.Tensor, got {type(value).__name__} "
-            "(convert NumPy arrays with torch.from_numpy, or use course_lib.torch.predict)"
-        )
-    return value
 
 
 class SequenceEncoder(nn.Module):
@@ -92,25 +85,22 @@ class SequenceEncoder(nn.Module):
         bidirectional: bool = False,
     ) -> None:
         super().__init__()
-        self.input_size = check_positive_int(input_size, "input_size")
-        self.hidden_size = check_positive_int(hidden_size, "hidden_size")
-        self.cell = check_cell(cell)
-        self.num_layers = check_positive_int(num_layers, "num_layers")
-        if not isinstance(bidirectional, bool):
-            raise TypeError(f"bidirectional: expected True or False, got {bidirectional!r}")
-        self.bidirectional = bidirectional
-        self.output_size = self.hidden_size * (2 if bidirectional else 1)
+        keep_settings(
+            self,
+            sequence_encoder_settings(input_size, hidden_size, cell, num_layers, bidirectional),
+        )
+        self.output_size = self.hidden_size * (2 if self.bidirectional else 1)
         self.rnn = _recurrent_layer(
             self.cell,
             self.input_size,
             self.hidden_size,
             num_layers=self.num_layers,
-            bidirectional=bidirectional,
+            bidirectional=self.bidirectional,
         )
 
     def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(last [N, D H], states [N, T, D H]) for padded x [N, T, F] and lengths [N]."""
-        x, lengths = _check_tensor(x, "x"), _check_tensor(lengths, "lengths")
+        x, lengths = check_tensor(x, "x"), check_tensor(lengths, "lengths")
         check_sequence_shapes(tuple(x.shape), tuple(lengths.shape), self.input_size)
         if not x.is_floating_point():
             raise TypeError(f"x: expected a floating-point tensor, got {x.dtype}")
@@ -192,19 +182,15 @@ class NextWordModel(nn.Module):
         pad_id: int = 0,
     ) -> None:
         super().__init__()
-        self.vocab_size = check_positive_int(vocab_size, "vocab_size", minimum=2)
+        keep_settings(self, next_word_settings(vocab_size, embed_dim, hidden_size, cell, pad_id))
         self.n_classes = self.vocab_size  # one class per vocabulary entry at every step
-        self.embed_dim = check_positive_int(embed_dim, "embed_dim")
-        self.hidden_size = check_positive_int(hidden_size, "hidden_size")
-        self.cell = check_cell(cell)
-        self.pad_id = check_pad_id(pad_id, self.vocab_size)
         self.embedding = nn.Embedding(self.vocab_size, self.embed_dim)
         self.rnn = _recurrent_layer(self.cell, self.embed_dim, self.hidden_size)
         self.head = nn.Linear(self.hidden_size, self.vocab_size)
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
         """Per-step logits [N, T, vocab_size] for token ids [N, T]."""
-        check_token_ids(_check_tensor(ids, "ids").cpu().numpy(), self.vocab_size, "ids")
+        check_token_ids(check_tensor(ids, "ids").cpu().numpy(), self.vocab_size, "ids")
         states, _ = self.rnn(self.embedding(ids))
         return self.head(states)
 
