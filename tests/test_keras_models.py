@@ -6,6 +6,7 @@ the same logits, and ``fit`` with the same seed gives the same loss curve in bot
 
 from __future__ import annotations
 
+import inspect
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import numpy as np
 import pytest
 import torch
 
+from course_lib import keras as course_keras
 from course_lib import torch as course_torch
 from course_lib.keras import (
     ConcatFusionClassifier,
@@ -74,6 +76,22 @@ def small_model(dropout: float = 0.0, seed: int = 0) -> ConcatFusionClassifier:
 
 def weights(model: keras.Model) -> list[np.ndarray]:
     return [v.numpy().copy() for v in model.trainable_variables]
+
+
+# ------------------------------------------------------------------- one API, two frameworks
+
+
+def _parameters(function: object) -> list[tuple[str, object, object]]:
+    """(name, default, kind) of each parameter, without Keras' extra **kwargs (name=...)."""
+    parameters = inspect.signature(function).parameters.values()
+    return [(p.name, p.default, p.kind) for p in parameters if p.kind != p.VAR_KEYWORD]
+
+
+def test_both_frameworks_export_the_same_names_with_the_same_arguments() -> None:
+    assert course_keras.__all__ == course_torch.__all__
+    for name in course_torch.__all__:
+        ours, theirs = getattr(course_keras, name), getattr(course_torch, name)
+        assert _parameters(ours) == _parameters(theirs), name
 
 
 # --------------------------------------------------------------------------- MLPEncoder
