@@ -62,7 +62,11 @@ def _check_flag(value: object, name: str) -> bool:
 
 
 def keep_settings(model: object, settings: dict[str, Any]) -> None:
-    """Store each checked constructor argument as an attribute of the model."""
+    """Store each checked constructor argument as an attribute, and all of them as ``settings``.
+
+    ``model.settings`` is what a Keras model's ``get_config`` returns (with its name).
+    """
+    model.settings = settings
     for name, value in settings.items():
         setattr(model, name, value)
 

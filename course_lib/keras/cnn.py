@@ -88,10 +88,9 @@ class ImageCNN(keras.Model):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.settings = image_cnn_settings(
-            in_channels, n_classes, channels, kernel_size, hidden, dropout
+        keep_settings(
+            self, image_cnn_settings(in_channels, n_classes, channels, kernel_size, hidden, dropout)
         )
-        keep_settings(self, self.settings)
         self.convs = _conv_blocks(self.in_channels, self.channels, self.kernel_size)
         self.pool = keras.layers.MaxPooling2D(2)
         self.grid = keras.layers.AdaptiveAveragePooling2D((GRID, GRID))
@@ -153,8 +152,7 @@ class AudioCNN(keras.Model):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.settings = audio_cnn_settings(n_mels, n_classes, channels, dropout)
-        keep_settings(self, self.settings)
+        keep_settings(self, audio_cnn_settings(n_mels, n_classes, channels, dropout))
         self.convs = _conv_blocks(1, self.channels, 3)
         self.pool = keras.layers.MaxPooling2D(2)
         self.dropout_layer = keras.layers.Dropout(self.dropout) if self.dropout > 0 else None

@@ -76,10 +76,10 @@ class SequenceEncoder(keras.layers.Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.settings = sequence_encoder_settings(
-            input_size, hidden_size, cell, num_layers, bidirectional
+        keep_settings(
+            self,
+            sequence_encoder_settings(input_size, hidden_size, cell, num_layers, bidirectional),
         )
-        keep_settings(self, self.settings)
         self.output_size = self.hidden_size * (2 if self.bidirectional else 1)
         self.rnns = []
         size = self.input_size
@@ -196,8 +196,7 @@ class NextWordModel(keras.Model):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.settings = next_word_settings(vocab_size, embed_dim, hidden_size, cell, pad_id)
-        keep_settings(self, self.settings)
+        keep_settings(self, next_word_settings(vocab_size, embed_dim, hidden_size, cell, pad_id))
         self.n_classes = self.vocab_size  # one class per vocabulary entry at every step
         self.embedding = keras.layers.Embedding(self.vocab_size, self.embed_dim, name="embedding")
         self.embedding.build((None, None))

@@ -1,4 +1,4 @@
-"""The input check shared by the PyTorch models of Chapter 3."""
+"""The input check shared by the PyTorch models of ``course_lib.torch``."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from course_lib._training_common import check_dropout, check_features, check_positive_int
+from course_lib.torch._tensors import check_tensor
 
 
 class MLPEncoder(nn.Module):
@@ -48,10 +49,5 @@ class MLPEncoder(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Embed a batch: [N, ...] -> [N, out_features]."""
-        if not isinstance(x, torch.Tensor):
-            raise TypeError(
-                f"x: expected a torch.Tensor, got {type(x).__name__} "
-                "(convert NumPy arrays with torch.from_numpy, or use course_lib.torch.predict)"
-            )
-        check_features(tuple(x.shape), self.in_features, "x")
+        check_features(tuple(check_tensor(x, "x").shape), self.in_features, "x")
         return self.net(x)

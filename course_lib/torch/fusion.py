@@ -16,6 +16,7 @@ from course_lib._training_common import (
     check_modality_shapes,
     check_positive_int,
 )
+from course_lib.torch._tensors import check_tensor
 from course_lib.torch.encoders import MLPEncoder
 
 
@@ -56,12 +57,7 @@ class ConcatFusionClassifier(nn.Module):
     def encode(self, inputs: torch.Tensor | Sequence[torch.Tensor]) -> list[torch.Tensor]:
         """Per-modality embeddings [e_1, ..., e_M], each of shape [N, embed_dim]."""
         inputs = [inputs] if isinstance(inputs, torch.Tensor) else list(inputs)
-        for m, x in enumerate(inputs):
-            if not isinstance(x, torch.Tensor):
-                raise TypeError(
-                    f"inputs[{m}]: expected a torch.Tensor, got {type(x).__name__} "
-                    "(use course_lib.torch.predict for NumPy arrays)"
-                )
+        inputs = [check_tensor(x, f"inputs[{m}]") for m, x in enumerate(inputs)]
         check_modality_shapes([tuple(x.shape) for x in inputs], self.input_dims)
         return [encoder(x) for encoder, x in zip(self.encoders, inputs, strict=True)]
 
